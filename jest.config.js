@@ -4,6 +4,7 @@ const project = (displayName, testMatch, extra = {}) => ({
 	preset: 'ts-jest',
 	testEnvironment: 'node',
 	testMatch,
+	setupFiles: ['<rootDir>/test/jest.setup.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 	...extra,
 });

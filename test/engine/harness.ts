@@ -1,4 +1,4 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
 import { createRunExecutionData, ICredentialsHelper, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -16,8 +16,8 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { BikApi } from '../../credentials/BikApi.credentials';
-import { Bik } from '../../nodes/Bik/Bik.node';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const BIK_NODE = 'BIK';
 export const SOURCE_NODE = 'Customers';
@@ -70,32 +70,57 @@ function credentialTestNode(credential: ICredentialType): INodeType {
 	} as unknown as INodeType;
 }
 
-const credentialType = new BikApi();
+const PACKAGE_ROOT = join(__dirname, '..', '..');
 
-const nodeTypes: INodeTypes = (() => {
+interface LoadedPackage {
+	nodeTypes: INodeTypes;
+	credentialType: ICredentialType;
+}
+
+let loading: Promise<LoadedPackage> | undefined;
+
+// The built package is loaded by n8n's own loader, as n8n loads an installed community package:
+// it reads the "n8n" section of package.json and adds what n8n adds to a declarative node
+// (the Request Options collection among them).
+async function loadPackage(): Promise<LoadedPackage> {
+	if (!existsSync(join(PACKAGE_ROOT, 'dist', 'nodes', 'Bik', 'Bik.node.js'))) {
+		throw new Error('The node is not built: run `npm run build` first');
+	}
+	const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+	await loader.loadAll();
+	const credentialType = loader.credentialTypes.bikApi.type;
 	const types: Record<string, INodeType> = {
-		bik: new Bik(),
+		[`${loader.packageName}.bik`]: loader.nodeTypes.bik.type as INodeType,
 		testItems: new TestItems(),
 		credentialTest: credentialTestNode(credentialType),
 	};
 	const byName = (name: string) => {
-		const type = types[name.replace(/^.*\./, '')];
+		const type = types[name];
 		if (!type) throw new Error(`Unknown node type ${name}`);
 		return type;
 	};
-	return {
+	const nodeTypes = {
 		getByName: byName,
 		getByNameAndVersion: (name: string) => byName(name),
 		getKnownTypes: () => ({}),
 	} as unknown as INodeTypes;
-})();
+	return { nodeTypes, credentialType };
+}
+
+export async function loadedPackage(): Promise<LoadedPackage> {
+	loading ??= loadPackage();
+	return await loading;
+}
 
 // n8n's own test helper for credentials skips `generic` authentication, so a node tested with
 // it would send no Authorization header at all. This applies the credential's authenticate
 // block the way n8n's server does: each value is an expression over $credentials, resolved by
 // the workflow's expression engine, and merged into the request.
 class SandboxCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	constructor(
+		private readonly credentialType: ICredentialType,
+		private readonly data: ICredentialDataDecryptedObject,
+	) {
 		super();
 	}
 
@@ -106,8 +131,8 @@ class SandboxCredentialsHelper extends ICredentialsHelper {
 		workflow?: Workflow,
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
-		if (typeName !== credentialType.name) throw new Error(`Unknown credential ${typeName}`);
-		const authenticate = credentialType.authenticate;
+		if (typeName !== this.credentialType.name) throw new Error(`Unknown credential ${typeName}`);
+		const authenticate = this.credentialType.authenticate;
 		if (typeof authenticate !== 'object' || authenticate.type !== 'generic') return requestOptions;
 		if (!workflow || !node) throw new Error('Generic authentication needs the workflow and node');
 
@@ -134,7 +159,7 @@ class SandboxCredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
 		// The engine fills in defaults from the credential's properties the same way.
 		const defaults: ICredentialDataDecryptedObject = {};
-		for (const property of credentialType.properties) {
+		for (const property of this.credentialType.properties) {
 			defaults[property.name] = property.default as ICredentialDataDecryptedObject[string];
 		}
 		return { ...defaults, ...this.data };
@@ -161,7 +186,7 @@ class SandboxCredentialsHelper extends ICredentialsHelper {
 	async updateCredentialsOauthTokenData() {}
 
 	getCredentialsProperties() {
-		return credentialType.properties;
+		return this.credentialType.properties;
 	}
 
 	isCredentialUsableByNode(): boolean {
@@ -258,6 +283,7 @@ export async function credentialTest(
 	const error = run.data.resultData.error;
 	if (error) return { status: 'Error', message: error.message };
 	const body = run.data.resultData.runData[node.name][0].data!.main[0]![0].json;
+	const { credentialType } = await loadedPackage();
 	for (const rule of credentialType.test!.rules ?? []) {
 		if (rule.type !== 'responseSuccessBody') continue;
 		const value = rule.properties.key
@@ -274,6 +300,7 @@ async function execute(
 	connections: Workflow['connectionsBySourceNode'],
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<IRun> {
+	const { nodeTypes, credentialType } = await loadedPackage();
 	const workflow = new Workflow({
 		id: 'engine-test',
 		nodes,
@@ -299,7 +326,7 @@ async function execute(
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
 
 	const additionalData = {
-		credentialsHelper: new SandboxCredentialsHelper(credentials),
+		credentialsHelper: new SandboxCredentialsHelper(credentialType, credentials),
 		hooks,
 		executionId,
 		currentNodeExecutionIndex: 0,

@@ -17,13 +17,16 @@ const failures = new WeakMap<Error, Failure>();
 export function toNodeError(node: INode, lookup: Lookup, failure: Failure): NodeApiError {
 	// The error is built from our own words only: n8n's request errors carry the request
 	// options, headers included, and those must not reach the output.
+	// Only HTTP statuses go in httpCode: n8n swaps the message for its own on codes such as
+	// ECONNREFUSED.
+	const httpCode = /^\d{3}$/.test(failure.httpCode) ? failure.httpCode : undefined;
 	const error = new NodeApiError(
 		node,
-		{ message: failure.message, httpCode: failure.httpCode },
+		{ message: failure.message },
 		{
 			message: failure.message,
 			description: failure.description,
-			httpCode: failure.httpCode,
+			httpCode,
 			itemIndex: lookup.itemIndex,
 		},
 	);
@@ -202,7 +205,7 @@ export function transportFailure(
 		return {
 			httpCode: 'ETIMEDOUT',
 			retryable: true,
-			message: `BIK did not answer within ${Math.round(timeoutMs / 1000)} s (${item})`,
+			message: `BIK did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s (${item})`,
 			description:
 				"Try again later. To wait longer, raise 'Timeout' under 'Request Options' in this node's options.",
 		};

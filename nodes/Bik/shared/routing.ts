@@ -1,32 +1,22 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
 
 import { failureOf, replyFailure, statusFailure, toNodeError, transportFailure } from './errors';
 import { readLookup, readOptions } from './lookup';
+import type { Lookup } from './lookup';
 import { takeSlot } from './limiter';
 
 const DEFAULT_TIMEOUT_MS = 300_000;
-const MAX_RETRY_WAIT_MS = 60_000;
+const MAX_RETRY_WAIT_MS = 30_000;
 
 export const CUSTOMER_GET_PATH = '/integrations/bikPlatformFunctions-customers/get';
-
-export async function sendCustomerId(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const lookup = readLookup(this);
-	checkBaseUrl(this, requestOptions.baseURL, lookup.itemIndex);
-	requestOptions.body = { ...(requestOptions.body as IDataObject), [lookup.idType]: lookup.id };
-	return requestOptions;
-}
 
 export async function parseCustomerResponse(
 	this: IExecuteSingleFunctions,
@@ -66,36 +56,59 @@ export async function parseCustomerResponse(
 }
 
 // RoutingNode offers no hook around the request itself except a pagination function, so the
-// single request goes through one: it waits for a slot, retries what may pass on a second try,
-// and turns connection errors into messages that name the item.
+// single request goes through one. It checks the item before anything is sent, waits for a
+// slot, retries what may pass on a second try, and words every failure. With On Error set to
+// continue it returns the failure as the item's own error item: RoutingNode would add one
+// without pairedItem, and n8n's error output needs it to link the item back to its input.
 export async function sendWithinLimits(
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
-	const lookup = readLookup(this);
-	const { maxConcurrency, retries } = readOptions(this);
-	const release = await takeSlot(
-		`${this.getExecutionId()}\u0000${this.getNode().name}`,
-		maxConcurrency,
-	);
+	const itemIndex = this.getItemIndex();
+	try {
+		const lookup = readLookup(this);
+		checkBaseUrl(this, requestData.options.baseURL, itemIndex);
+		requestData.options.body = {
+			...(requestData.options.body as IDataObject),
+			[lookup.idType]: lookup.id,
+		};
+		return await sendWithRetries(this, requestData, lookup);
+	} catch (error) {
+		if (!this.continueOnFail()) throw error;
+		const nodeError =
+			error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
+	}
+}
+
+async function sendWithRetries(
+	context: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+	lookup: Lookup,
+): Promise<INodeExecutionData[]> {
+	const { maxConcurrency, retries } = readOptions(context);
+	const runKey = `${context.getExecutionId()}\u0000${context.getNode().name}`;
+	const release = await takeSlot(runKey, maxConcurrency);
 
 	try {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				return await this.makeRoutingRequest(requestData);
+				return await context.makeRoutingRequest(requestData);
 			} catch (error) {
 				const failure =
 					failureOf(error) ??
 					transportFailure(
 						error,
 						lookup,
-						await endpointOf(this),
+						await endpointOf(context),
 						Number(requestData.options.timeout) || DEFAULT_TIMEOUT_MS,
 					);
 				if (!failure.retryable || attempt >= retries) {
-					throw failureOf(error) ? error : toNodeError(this.getNode(), lookup, failure);
+					throw failureOf(error) ? error : toNodeError(context.getNode(), lookup, failure);
 				}
-				await sleep(failure.retryAfterMs ?? 1000 * 2 ** attempt);
+				await sleep(failure.retryAfterMs ?? Math.min(1000 * 2 ** attempt, MAX_RETRY_WAIT_MS));
 			}
 		}
 	} finally {

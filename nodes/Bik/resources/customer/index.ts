@@ -3,7 +3,6 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	CUSTOMER_GET_PATH,
 	parseCustomerResponse,
-	sendCustomerId,
 	sendWithinLimits,
 } from '../../shared/routing';
 import { customerGetDescription } from './get';
@@ -31,7 +30,7 @@ export const customerDescription: INodeProperties[] = [
 						// Every status reaches parseCustomerResponse, which words the message.
 						ignoreHttpStatusErrors: true,
 					},
-					send: { preSend: [sendCustomerId], paginate: true },
+					send: { paginate: true },
 					operations: { pagination: sendWithinLimits },
 					output: { postReceive: [parseCustomerResponse] },
 				},
