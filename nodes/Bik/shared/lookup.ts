@@ -75,12 +75,16 @@ export function readLookup(context: IExecuteSingleFunctions): Lookup {
 	}
 
 	if (id === '') {
+		const expression = context.getNode().parameters[idType];
+		const fromExpression = typeof expression === 'string' && expression.startsWith('=');
 		throw new NodeOperationError(
 			context.getNode(),
 			`The ${label.words} for item ${itemIndex} is empty`,
 			{
 				itemIndex,
-				description: `Fill in '${label.parameter}', for example with {{ $json.id }} from the previous node. Nothing was sent to BIK for this item.`,
+				description: fromExpression
+					? `The expression in '${label.parameter}' gave nothing for this item. Check that the incoming item has the field it reads. Nothing was sent to BIK for this item.`
+					: `Fill in '${label.parameter}', for example with {{ $json.id }} from the previous node. Nothing was sent to BIK for this item.`,
 			},
 		);
 	}

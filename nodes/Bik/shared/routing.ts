@@ -79,7 +79,9 @@ export async function sendWithinLimits(
 			error instanceof NodeApiError || error instanceof NodeOperationError
 				? error
 				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-		return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } }];
+		return [
+			{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } },
+		];
 	}
 }
 

@@ -1,10 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import {
-	CUSTOMER_GET_PATH,
-	parseCustomerResponse,
-	sendWithinLimits,
-} from '../../shared/routing';
+import { CUSTOMER_GET_PATH, parseCustomerResponse, sendWithinLimits } from '../../shared/routing';
 import { customerGetDescription } from './get';
 
 const showOnlyForCustomer = { resource: ['customer'] };
