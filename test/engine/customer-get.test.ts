@@ -1,4 +1,4 @@
-import docResponse from '../../../shared/bik-api/get-customer.response.json';
+import docResponse from '../sandbox/fixtures/get-customer.response.json';
 import { customerView, DOC_CUSTOMER, seededCustomer } from '../sandbox';
 import { runBik, SOURCE_NODE } from './harness';
 import {
