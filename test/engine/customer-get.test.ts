@@ -134,13 +134,13 @@ describe('Get customer', () => {
 		}
 	});
 
-	test('keeps to 10 lookups in flight by default', async () => {
+	test('keeps to 20 lookups in flight by default', async () => {
 		sandbox().setLatency(40);
 		try {
-			const ids = Array.from({ length: 60 }, (_, index) => `cust-${index + 1}`);
+			const ids = Array.from({ length: 80 }, (_, index) => `cust-${index + 1}`);
 			await lookUp(sandbox(), ids);
 
-			expect(sandbox().stats().maxInFlight).toBe(10);
+			expect(sandbox().stats().maxInFlight).toBe(20);
 		} finally {
 			sandbox().setLatency(0);
 		}

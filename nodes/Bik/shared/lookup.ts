@@ -21,7 +21,7 @@ export interface LookupOptions {
 	retries: number;
 }
 
-export const DEFAULT_MAX_CONCURRENCY = 10;
+export const DEFAULT_MAX_CONCURRENCY = 20;
 
 const MAX_SHOWN_ID_LENGTH = 60;
 

@@ -10,7 +10,7 @@ import type {
 
 import { failureOf, replyFailure, statusFailure, toNodeError, transportFailure } from './errors';
 import { readLookup, readOptions } from './lookup';
-import type { Lookup } from './lookup';
+import type { Lookup, LookupOptions } from './lookup';
 import { takeSlot } from './limiter';
 
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -18,13 +18,32 @@ const MAX_RETRY_WAIT_MS = 30_000;
 
 export const CUSTOMER_GET_PATH = '/integrations/bikPlatformFunctions-customers/get';
 
+interface ItemSettings {
+	lookup: Lookup;
+	options: LookupOptions;
+}
+
+// Each parameter read evaluates its expression again, which costs n8n about a millisecond. The
+// pagination hook reads them once per item and leaves them for postReceive, whose context is
+// the one the hook's context was derived from.
+const settingsByItem = new WeakMap<object, ItemSettings>();
+
+function rememberSettings(context: IExecutePaginationFunctions, settings: ItemSettings) {
+	settingsByItem.set(Object.getPrototypeOf(context) ?? context, settings);
+}
+
+function recallSettings(context: IExecuteSingleFunctions): ItemSettings {
+	return (
+		settingsByItem.get(context) ?? { lookup: readLookup(context), options: readOptions(context) }
+	);
+}
+
 export async function parseCustomerResponse(
 	this: IExecuteSingleFunctions,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const lookup = readLookup(this);
-	const options = readOptions(this);
+	const { lookup, options } = recallSettings(this);
 	const pairedItem = { item: lookup.itemIndex };
 	const { statusCode, body } = response;
 	const fail = (failure: ReturnType<typeof statusFailure>) =>
@@ -66,19 +85,20 @@ export async function sendWithinLimits(
 ): Promise<INodeExecutionData[]> {
 	const itemIndex = this.getItemIndex();
 	try {
-		const lookup = readLookup(this);
+		const settings = { lookup: readLookup(this), options: readOptions(this) };
+		rememberSettings(this, settings);
 		checkBaseUrl(this, requestData.options.baseURL, itemIndex);
 		requestData.options.body = {
 			...(requestData.options.body as IDataObject),
-			[lookup.idType]: lookup.id,
+			[settings.lookup.idType]: settings.lookup.id,
 		};
-		return await sendWithRetries(this, requestData, lookup);
+		return await sendWithRetries(this, requestData, settings);
 	} catch (error) {
-		if (!this.continueOnFail()) throw error;
 		const nodeError =
 			error instanceof NodeApiError || error instanceof NodeOperationError
 				? error
 				: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		if (!this.continueOnFail()) throw nodeError;
 		return [
 			{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } },
 		];
@@ -88,9 +108,9 @@ export async function sendWithinLimits(
 async function sendWithRetries(
 	context: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
-	lookup: Lookup,
+	{ lookup, options }: ItemSettings,
 ): Promise<INodeExecutionData[]> {
-	const { maxConcurrency, retries } = readOptions(context);
+	const { maxConcurrency, retries } = options;
 	const runKey = `${context.getExecutionId()}\u0000${context.getNode().name}`;
 	const release = await takeSlot(runKey, maxConcurrency);
 
