@@ -14,5 +14,10 @@ module.exports = {
 		project('sandbox', ['<rootDir>/test/sandbox/**/*.test.ts']),
 		project('engine', ['<rootDir>/test/engine/**/*.test.ts']),
 		project('package', ['<rootDir>/test/package/**/*.test.ts']),
+		// A real n8n per test file, driven over loopback: run in band (npm run test:e2e).
+		project('e2e', ['<rootDir>/test/e2e/**/*.e2e.test.js'], {
+			globalSetup: '<rootDir>/test/e2e/jest.global-setup.js',
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.js'],
+		}),
 	],
 };
