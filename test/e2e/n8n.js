@@ -6,6 +6,7 @@
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -38,6 +39,40 @@ function freePort() {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A new connection per call: while n8n runs thousands of items its event loop stalls past the
+// keep-alive timeout, and a reused socket that n8n closes meanwhile fails the call with
+// ECONNRESET. Answers what the callers use of a fetch Response.
+function plainRequest(url, { method, headers, body }) {
+	return new Promise((resolve, reject) => {
+		const defined = Object.fromEntries(
+			Object.entries(headers ?? {}).filter(([, value]) => value !== undefined),
+		);
+		const req = http.request(url, { method, headers: defined, agent: false }, (res) => {
+			const chunks = [];
+			res.on('data', (chunk) => chunks.push(chunk));
+			res.on('error', reject);
+			res.on('end', () => {
+				const buffer = Buffer.concat(chunks);
+				const responseHeaders = new Headers();
+				for (const [name, value] of Object.entries(res.headers)) {
+					for (const one of [value].flat()) responseHeaders.append(name, String(one));
+				}
+				resolve({
+					ok: res.statusCode >= 200 && res.statusCode < 300,
+					status: res.statusCode,
+					headers: responseHeaders,
+					text: async () => buffer.toString('utf8'),
+					json: async () => JSON.parse(buffer.toString('utf8')),
+					arrayBuffer: async () =>
+						buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.length),
+				});
+			});
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
+}
 
 /** The settings that keep n8n on loopback and quiet: no telemetry, templates or update checks. */
 function offlineEnv({ userFolder, port, brokerPort, logFile, logLevel }) {
@@ -214,7 +249,7 @@ class N8n {
 	}
 
 	request(method, urlPath, body, headers = {}) {
-		return fetch(`${this.url}${urlPath}`, {
+		return plainRequest(`${this.url}${urlPath}`, {
 			method,
 			headers: {
 				cookie: this.cookie,
