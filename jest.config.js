@@ -5,6 +5,7 @@ const project = (displayName, testMatch, extra = {}) => ({
 	testEnvironment: 'node',
 	testMatch,
 	setupFiles: ['<rootDir>/test/jest.setup.js'],
+	setupFilesAfterEnv: ['<rootDir>/test/jest.timeout.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 	...extra,
 });
@@ -18,6 +19,11 @@ module.exports = {
 		project('e2e', ['<rootDir>/test/e2e/**/*.e2e.test.js'], {
 			globalSetup: '<rootDir>/test/e2e/jest.global-setup.js',
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/jest.setup.js'],
+		}),
+		// The editor in headless Chromium, against a real n8n (npm run test:browser).
+		project('browser', ['<rootDir>/test/browser/**/*.browser.test.js'], {
+			globalSetup: '<rootDir>/test/browser/jest.global-setup.js',
+			setupFilesAfterEnv: ['<rootDir>/test/browser/jest.setup.js'],
 		}),
 	],
 };

@@ -18,7 +18,7 @@ const checks = [
 	['format', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
 ];
 // Suites that start a real n8n run one file at a time: the machine has two cores.
-const suites = ['sandbox', 'engine', 'package', 'e2e'];
+const suites = ['sandbox', 'engine', 'package', 'e2e', 'browser'];
 const inBand = new Set(['e2e', 'browser']);
 
 let passed = 0;
