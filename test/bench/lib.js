@@ -214,8 +214,15 @@ async function httpRequestVersion(n8n) {
 
 async function executionStatus(n8n, workflowId, executionId) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const page = await n8n.rest('GET', `/executions?filter=${filter}`);
-	return page.results.find((execution) => String(execution.id) === String(executionId));
+	try {
+		const page = await n8n.rest('GET', `/executions?filter=${filter}`);
+		return page.results.find((execution) => String(execution.id) === String(executionId));
+	} catch (error) {
+		// A node busy with thousands of items can stall n8n long enough for its database health
+		// check to time out; n8n then answers 503 until it catches up, and the run goes on.
+		if (error.status === 503) return undefined;
+		throw error;
+	}
 }
 
 /**
@@ -245,7 +252,15 @@ async function runMeasured(n8n, workflow, { timeoutMs = 600_000, pollMs = 200 } 
 	if (!summary) throw new Error(`${workflow.name} did not end within ${timeoutMs / 1000} s`);
 	const cpu = cpuMs(pid) - cpuBefore;
 	const observedMs = Date.now() - started;
-	const execution = await n8n.execution(executionId);
+	let execution;
+	for (let attempt = 1; !execution; attempt++) {
+		try {
+			execution = await n8n.execution(executionId);
+		} catch (error) {
+			if (error.status !== 503 || attempt >= 30) throw error;
+			await sleep(1000);
+		}
+	}
 	return { execution, cpuMs: cpu, peakRssMb: rss.peakMb, observedMs };
 }
 

@@ -2,23 +2,14 @@
 // a real n8n against the BIK sandbox: every lookup, every failure and what the user sees of it.
 'use strict';
 
-const { startSandbox } = require('../sandbox');
+const { customerView, DOC_CUSTOMER: DOCUMENTED, startSandbox } = require('../sandbox');
 const { itemsOf, startN8n } = require('./n8n');
 const { findSecrets } = require('./secrets');
 const { bikNode, chain, itemsNode } = require('./workflows');
 
 const TYPE = 'CUSTOM.bik';
-const DOC_CUSTOMER = {
-	id: 5482636,
-	partnerCustomerId: 'abcd-122345',
-	firstName: 'Test',
-	lastName: 'Last',
-	phoneNumber: '+919090909090',
-	email: 'test.2@bik.ai',
-	countryCode: 'IND',
-	createdAt: '2024-08-09T09:32:55.568Z',
-	updatedAt: '2024-08-09T09:33:15.939Z',
-};
+// The documentation's customer without addresses, assets or tags.
+const DOC_CUSTOMER = customerView(DOCUMENTED, {});
 
 let sandbox;
 let n8n;
