@@ -8,6 +8,12 @@ import type {
 
 export const BIK_PRODUCTION_URL = 'https://bikapi.bikayi.app';
 
+const TOKEN =
+	'$credentials.authentication === "keyAndSecret" ? (String($credentials.apiKey).trim() + ":" + String($credentials.apiSecret).trim()).base64Encode() : String($credentials.token ?? "").trim().replace(/^basic\\s+/i, "")';
+
+const PLAIN_HTTP_ELSEWHERE =
+	'/^http:\\/\\/(?!(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$))/i';
+
 export class BikApi implements ICredentialType {
 	name = 'bikApi';
 
@@ -75,13 +81,13 @@ export class BikApi implements ICredentialType {
 		},
 	];
 
-	// Either form ends as the same header: BIK's token is base64 of KEY:SECRET.
+	// Either form ends as the same header: BIK's token is base64 of KEY:SECRET. Over plain http
+	// to another machine no token is sent at all, so not even the credential test can leak it.
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization:
-					'={{ "Basic " + ($credentials.authentication === "keyAndSecret" ? (String($credentials.apiKey).trim() + ":" + String($credentials.apiSecret).trim()).base64Encode() : String($credentials.token ?? "").trim().replace(/^basic\\s+/i, "")) }}',
+				Authorization: `={{ ${PLAIN_HTTP_ELSEWHERE}.test(String($credentials.baseUrl).trim()) ? "" : "Basic " + (${TOKEN}) }}`,
 			},
 		},
 	};
@@ -111,8 +117,25 @@ export class BikApi implements ICredentialType {
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'status',
+					value: 403,
+					message:
+						'BIK does not let this token look up customers. Check that the API key belongs to an app with access to customers.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
 					value: 404,
 					message: "BIK's API is not at this Base URL. Check the Base URL and try again.",
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: 429,
+					message: 'BIK asked to slow down and did not check the token. Try again in a minute.',
 				},
 			},
 			{

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { credentialTest } from './harness';
@@ -13,6 +14,17 @@ function keyAndSecret() {
 		apiSecret: sandbox().apiSecret,
 		baseUrl: sandbox().url,
 	};
+}
+
+async function withServer(handler: RequestListener, use: (url: string) => Promise<void>) {
+	const server = createServer(handler);
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+	} finally {
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	}
 }
 
 describe('BIK API credential', () => {
@@ -92,22 +104,59 @@ describe('Credential test', () => {
 		});
 	});
 
-	test('fails a Base URL that answers, but not like BIK', async () => {
-		const web = createServer((_request, response) => {
-			response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>');
+	test("fails with a message for BIK's server errors", async () => {
+		sandbox().setFaults({ errorRate: 1 });
+
+		await expect(credentialTest(tokenCredentials(sandbox()))).resolves.toEqual({
+			status: 'Error',
+			message: 'BIK could not check the token right now. Try again in a few minutes.',
 		});
-		await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-		try {
-			const { port } = web.address() as AddressInfo;
-			await expect(
-				credentialTest({ ...tokenCredentials(sandbox()), baseUrl: `http://127.0.0.1:${port}` }),
-			).resolves.toEqual({
-				status: 'Error',
-				message: "The Base URL answered, but not like BIK's API. Check the Base URL and try again.",
-			});
-		} finally {
-			web.closeAllConnections();
-			await new Promise((resolve) => web.close(resolve));
-		}
+	});
+
+	test.each([
+		[403, 'BIK does not let this token look up customers'],
+		[429, 'BIK asked to slow down and did not check the token'],
+	])('fails a BIK reply with status %i with its own message', async (status, message) => {
+		await withServer(
+			(_request, response) => {
+				response.writeHead(status, { 'content-type': 'application/json' });
+				response.end(JSON.stringify({ status, errors: [{ message: 'no' }] }));
+			},
+			async (url) => {
+				await expect(
+					credentialTest({ ...tokenCredentials(sandbox()), baseUrl: url }),
+				).resolves.toEqual({ status: 'Error', message: expect.stringContaining(message) });
+			},
+		);
+	});
+
+	test('sends no token over plain http to another host', async () => {
+		// 0.0.0.0 reaches the sandbox on this machine but is not one of the loopback names.
+		const baseUrl = sandbox().url.replace('127.0.0.1', '0.0.0.0');
+
+		await expect(credentialTest({ ...tokenCredentials(sandbox()), baseUrl })).resolves.toEqual({
+			status: 'Error',
+			message:
+				'BIK rejected this token. Check the token, or the API key and secret, and try again.',
+		});
+		const [request] = customerRequests(sandbox());
+		expect(request.headers.authorization ?? '').not.toContain(sandbox().token);
+	});
+
+	test('fails a Base URL that answers, but not like BIK', async () => {
+		await withServer(
+			(_request, response) => {
+				response.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>');
+			},
+			async (url) => {
+				await expect(
+					credentialTest({ ...tokenCredentials(sandbox()), baseUrl: url }),
+				).resolves.toEqual({
+					status: 'Error',
+					message:
+						"The Base URL answered, but not like BIK's API. Check the Base URL and try again.",
+				});
+			},
+		);
 	});
 });

@@ -80,6 +80,15 @@ describe('What n8n shows of the node and credential', () => {
 		expect(credential.documentationUrl).toMatch(/^https:\/\//);
 	});
 
+	test('a new credential takes a Basic token and points at BIK production', () => {
+		const { credential } = load();
+		const defaultOf = (name: string) =>
+			credential.properties.find((property: INodeProperties) => property.name === name)?.default;
+
+		expect(defaultOf('authentication')).toBe('token');
+		expect(defaultOf('baseUrl')).toBe('https://bikapi.bikayi.app');
+	});
+
 	test("n8n's loader adds Request Options and resolves the icons for the package", async () => {
 		const { nodeTypes } = await loadedPackage();
 		const description = nodeTypes.getByName('n8n-nodes-bik.bik').description as {
