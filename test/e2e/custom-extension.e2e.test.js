@@ -219,10 +219,10 @@ describe('When a lookup fails', () => {
 		expect(failureOf(execution)).toEqual({
 			status: 'error',
 			node: 'BIK',
-			message: 'BIK rejected the credential',
+			message: 'BIK rejected the credential (item 0)',
 			description:
 				'Check the token, or the API key and secret, in the BIK API credential, then use its Test button.',
-			nodeError: 'BIK rejected the credential',
+			nodeError: 'BIK rejected the credential (item 0)',
 		});
 		expect(sandbox.stats().byStatus).toMatchObject({ 401: expect.any(Number) });
 	});

@@ -56,9 +56,10 @@ const cases: Case[] = [
 	{
 		row: 'B03',
 		ids: [undefined],
-		check: (result) => {
+		check: (result, sandbox) => {
 			expect(messageOf(result)).toBe('The partner customer ID for item 0 is empty');
 			expect(result.output[0].error?.description).toContain('gave nothing for this item');
+			expect(customerRequests(sandbox)).toHaveLength(0);
 		},
 	},
 	{
@@ -80,10 +81,14 @@ const cases: Case[] = [
 	},
 	{
 		row: 'B06',
-		ids: [{ id: 'cust-1' }],
-		check: (result) => {
+		ids: [{ id: 'cust-1' }, ['cust-1', 'cust-2']],
+		check: (result, sandbox) => {
 			expect(messageOf(result)).toBe('The partner customer ID for item 0 is not text');
 			expect(result.output[0].error?.description).toContain('an object');
+			expect(result.output[1].json.error).toBe('The partner customer ID for item 1 is not text');
+			expect(result.output[1].error?.description).toContain('a list of 2 values');
+			expect(result.output[1].pairedItem).toEqual({ item: 1 });
+			expect(customerRequests(sandbox)).toHaveLength(0);
 		},
 	},
 	{
@@ -137,7 +142,7 @@ const cases: Case[] = [
 		credentials: (sandbox) => ({ ...tokenCredentials(sandbox), baseUrl: `${sandbox.url}/api` }),
 		check: (result) => {
 			expect(messageOf(result)).toMatch(
-				/^BIK's API is not at http:\/\/127\.0\.0\.1:\d+\/api\/integrations/,
+				/^BIK's API is not at http:\/\/127\.0\.0\.1:\d+\/api\/integrations\/.*\/get \(item 0\)$/,
 			);
 		},
 	},
@@ -154,8 +159,9 @@ const cases: Case[] = [
 		row: 'B14',
 		ids: ['cust-1'],
 		credentials: withBase('http://bik.example.com'),
-		check: (result) => {
+		check: (result, sandbox) => {
 			expect(messageOf(result)).toBe("The BIK API credential's Base URL uses plain http");
+			expect(sandbox.requests).toHaveLength(0);
 		},
 	},
 	{
@@ -222,7 +228,9 @@ const cases: Case[] = [
 		parameters: getByPartnerId({ options: { retries: 1 } }),
 		check: (result, sandbox) => {
 			expect(messageOf(result)).toBe('BIK asked n8n to slow down (item 0)');
-			expect(customerRequests(sandbox)).toHaveLength(2);
+			const [first, second, ...more] = customerRequests(sandbox);
+			expect(more).toHaveLength(0);
+			expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(2000);
 		},
 	},
 	{
@@ -251,7 +259,7 @@ const cases: Case[] = [
 		row: 'B28',
 		ids: ['cust-1'],
 		credentials: (sandbox) => ({ ...tokenCredentials(sandbox), token: '' }),
-		check: (result) => expect(messageOf(result)).toBe('BIK rejected the credential'),
+		check: (result) => expect(messageOf(result)).toBe('BIK rejected the credential (item 0)'),
 	},
 	{
 		row: 'B29',

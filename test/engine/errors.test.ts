@@ -64,7 +64,7 @@ describe('Errors a user understands', () => {
 			credentials: { authentication: 'token', token: 'd3Jvbmc6dG9rZW4=', baseUrl: sandbox().url },
 		});
 
-		expect(result.error?.message).toBe('BIK rejected the credential');
+		expect(result.error?.message).toBe('BIK rejected the credential (item 0)');
 		expect(result.error?.description).toContain('BIK API credential');
 		expect(result.error?.httpCode).toBe('401');
 	});
@@ -75,7 +75,7 @@ describe('Errors a user understands', () => {
 		});
 
 		expect(result.error?.message).toBe(
-			`BIK's API is not at ${sandbox().url}/v2/integrations/bikPlatformFunctions-customers/get`,
+			`BIK's API is not at ${sandbox().url}/v2/integrations/bikPlatformFunctions-customers/get (item 0)`,
 		);
 		expect(result.error?.description).toContain("'Base URL'");
 	});
@@ -178,6 +178,16 @@ describe('Errors a user understands', () => {
 		expect(customerRequests(sandbox())).toHaveLength(1);
 	});
 
+	test('an ID field left empty in the editor keeps n8n from starting the run', async () => {
+		await expect(
+			lookUp(sandbox(), ['cust-1'], {
+				parameters: getByPartnerId({ partnerCustomerId: '' }),
+				...continueOnFail,
+			}),
+		).rejects.toThrow('Parameter "Partner Customer ID" is required.');
+		expect(customerRequests(sandbox())).toHaveLength(0);
+	});
+
 	test('an object where the ID should be is refused with what it resolved to', async () => {
 		const result = await lookUp(sandbox(), [{ nested: 'x' }, ['a', 'b']], continueOnFail);
 
@@ -275,15 +285,14 @@ describe('On Error settings', () => {
 		expect(result.output[1].json.error).toBe('BIK could not answer for item 1 (HTTP 500)');
 	});
 
-	test('Retries per Item waits as long as a 429 Retry-After asks', async () => {
-		const started = Date.now();
+	test('Retries per Item waits as long as a 429 Retry-After asks, not its own 1 s backoff', async () => {
 		await lookUp(sandbox(), ['fault-429'], {
 			parameters: getByPartnerId({ options: { retries: 1 } }),
 			...continueOnFail,
 		});
 
-		expect(customerRequests(sandbox())).toHaveLength(2);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		const [first, second] = customerRequests(sandbox());
+		expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(2000);
 	});
 
 	test('Retries per Item turns a passing fault into a found customer', async () => {

@@ -75,7 +75,7 @@ export function statusFailure(
 			return {
 				httpCode,
 				retryable: false,
-				message: 'BIK rejected the credential',
+				message: `BIK rejected the credential (${item})`,
 				description:
 					'Check the token, or the API key and secret, in the BIK API credential, then use its Test button.',
 			};
@@ -83,7 +83,7 @@ export function statusFailure(
 			return {
 				httpCode,
 				retryable: false,
-				message: `BIK's API is not at ${endpoint}`,
+				message: `BIK's API is not at ${endpoint} (${item})`,
 				description:
 					"Check 'Base URL' in the BIK API credential. BIK's own address is https://bikapi.bikayi.app.",
 			};

@@ -121,7 +121,7 @@ export const customerGetDescription: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 10 },
 				default: 0,
 				description:
-					'How many times to try a lookup again after a timeout, a dropped connection or a 429 or 5xx reply. Only that item is sent again.',
+					'How many times to try a lookup again after a timeout, a refused or dropped connection, a 429 or 5xx reply, or a reply that is empty or not JSON. Only that item is sent again.',
 			},
 		],
 	},
