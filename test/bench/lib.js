@@ -228,8 +228,10 @@ async function executionStatus(n8n, workflowId, executionId) {
 /**
  * Runs a saved workflow and waits for it with light polls (the execution list, not the run data),
  * sampling n8n's CPU time and memory around the run. The full execution is fetched afterwards.
+ * Each poll costs n8n some CPU of its own, so they are a second apart: the run's times come from
+ * the execution itself, not from when a poll saw it end.
  */
-async function runMeasured(n8n, workflow, { timeoutMs = 600_000, pollMs = 200 } = {}) {
+async function runMeasured(n8n, workflow, { timeoutMs = 600_000, pollMs = 1000 } = {}) {
 	const pid = n8n.child.pid;
 	const rss = sampleRss(pid);
 	const cpuBefore = cpuMs(pid);

@@ -19,6 +19,7 @@ const CASES = {
 	items: { label: 'items only (Code node)', kind: 'n8n' },
 	bik: { label: 'BIK node, defaults (max 20 in flight)', kind: 'n8n', options: {} },
 	bik50: { label: 'BIK node, max 50 in flight', kind: 'n8n', options: { maxConcurrency: 50 } },
+	bik100: { label: 'BIK node, max 100 in flight', kind: 'n8n', options: { maxConcurrency: 100 } },
 	http: { label: 'HTTP Request node, defaults', kind: 'n8n' },
 	httpBatched: {
 		label: 'HTTP Request node, batching 50 per 1 s',
@@ -28,12 +29,14 @@ const CASES = {
 	floor20: { label: 'bare http loop, 20 in flight', kind: 'floor', concurrency: 20 },
 	floor50: { label: 'bare http loop, 50 in flight', kind: 'floor', concurrency: 50 },
 };
-// The default plan takes about half an hour on a 2-core machine: n8n spends 10 to 15 ms of CPU
-// per item of these nodes, so a 10,000-item run takes minutes whatever the latency.
+// The default plan takes about half an hour on a 2-core machine: n8n spends 5 to 15 ms of CPU
+// per item of these nodes, so a 10,000-item run takes minutes whatever the latency. At 1 s of
+// latency n8n starts requests faster than they end, which is where a bound on them shows.
 const FULL_PLAN = [
 	{ items: 1000, latencies: [0], cases: ['items'] },
 	{ items: 1000, latencies: [0, 50], cases: ['bik', 'http', 'floor20', 'floor50'] },
 	{ items: 1000, latencies: [50], cases: ['bik50', 'httpBatched'] },
+	{ items: 1000, latencies: [1000], cases: ['bik', 'bik100', 'http', 'floor20'] },
 	{ items: 10000, latencies: [0], cases: ['items'] },
 	{ items: 10000, latencies: [0, 50], cases: ['bik', 'http', 'floor20'] },
 ];
@@ -125,6 +128,8 @@ async function measureN8nCase(name, def, { n8n, sandbox, credentials, httpVersio
 				const { workflowMs, nodeMs } = lib.timings(execution, nodeName);
 				const items = execution.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
 				const failed = execution.status !== 'success';
+				// Items the node did not return count as errors too: every input must come out.
+				const lost = name === 'items' || failed ? 0 : Math.max(0, count - items.length);
 				const runError = execution.data.resultData.error;
 				const result = {
 					name,
@@ -136,7 +141,7 @@ async function measureN8nCase(name, def, { n8n, sandbox, credentials, httpVersio
 					cpuMs: measured.cpuMs,
 					cpuPerItem: measured.cpuMs / count,
 					peakRssMb: measured.peakRssMb,
-					errors: failed ? 'run failed' : items.filter((item) => item.json?.error).length,
+					errors: failed ? 'run failed' : items.filter((item) => item.json?.error).length + lost,
 					outputItems: items.length,
 					maxInFlight: sandbox.stats().maxInFlight,
 					requests: sandbox.stats().requests,
@@ -145,6 +150,11 @@ async function measureN8nCase(name, def, { n8n, sandbox, credentials, httpVersio
 				say(
 					`${def.label}, ${count} items, ${latencyMs} ms, run ${run}/${runs}: ${describe(result)}`,
 				);
+				if (lost) {
+					process.stderr.write(
+						`${def.label}, ${count} items: ${lost} input items did not come out\n`,
+					);
+				}
 				if (failed) {
 					process.stderr.write(
 						`${def.label}, ${count} items: the run failed: ${runError?.message ?? execution.status}\n`,
@@ -282,12 +292,14 @@ async function measureInN8n(names, context, secretsReport) {
 	return results;
 }
 
-// Another process on a shared machine can stop n8n mid-run; the case is then measured again once
-// on a fresh n8n rather than reported half done.
-async function withN8n(names, context, secretsReport) {
+// If n8n stops answering mid-case, the case is measured again once on a fresh n8n rather than
+// reported half done, and the summary says so: a crash is a finding, not noise.
+async function withN8n(names, context, secretsReport, notes) {
 	try {
 		return await measureInN8n(names, context, secretsReport);
 	} catch (error) {
+		const labels = names.map((name) => CASES[name].label).join('; ');
+		notes.push(`n8n failed during ${labels} (${error.message}); measured again on a fresh n8n`);
 		process.stderr.write(`${names.join(', ')}: ${error.message}; measuring again on a fresh n8n\n`);
 		return measureInN8n(names, context, secretsReport);
 	}
@@ -401,6 +413,7 @@ async function main() {
 	say(`BIK sandbox at ${sandbox.url}`);
 	const context = { sandbox, args };
 	const secretsReport = [];
+	const notes = [];
 	const results = [];
 	try {
 		const planned = CASE_ORDER.filter((name) => args.plan.some((e) => e.cases.includes(name)));
@@ -409,7 +422,7 @@ async function main() {
 		// smoke run shares one.
 		const groups = args.quick ? [n8nCases] : n8nCases.map((name) => [name]);
 		for (const group of groups) {
-			if (group.length) results.push(...(await withN8n(group, context, secretsReport)));
+			if (group.length) results.push(...(await withN8n(group, context, secretsReport, notes)));
 		}
 		for (const name of planned.filter((name) => CASES[name].kind === 'floor')) {
 			results.push(...(await measureFloor(name, CASES[name], context)));
@@ -422,6 +435,7 @@ async function main() {
 	say('');
 	say(table);
 	say('');
+	for (const note of notes) say(`note: ${note}`);
 	const leaked = secretsReport.filter((report) => report.hits.length);
 	say(
 		leaked.length
