@@ -11,12 +11,14 @@ const { namespaceLauncher } = require('./netns');
 const { findSecrets } = require('./secrets');
 const { EXAMPLE_CREDENTIAL, exampleFiles, loadExample } = require('./workflows');
 
+const OTHER_TOKEN = 'b3RoZXI6YWNjb3VudA==';
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 
 let sandbox;
 let n8n;
 let installed;
 let credential;
+let otherCredential;
 
 beforeAll(async () => {
 	sandbox = await startSandbox();
@@ -25,6 +27,11 @@ beforeAll(async () => {
 		launch: namespaceLauncher({ repo: REPO, forwardPorts: [sandbox.port] }),
 	});
 	installed = await n8n.installCommunityPackage(manifest.name, manifest.version);
+	// Saved first, so that a lookup that ignored the examples' credential name would find it.
+	otherCredential = await n8n.createCredential({
+		name: 'Another BIK account',
+		data: { authentication: 'token', token: OTHER_TOKEN, baseUrl: sandbox.url },
+	});
 	credential = await n8n.createCredential({
 		name: EXAMPLE_CREDENTIAL,
 		data: { authentication: 'token', token: sandbox.token, baseUrl: sandbox.url },
@@ -83,7 +90,17 @@ describe('Installing the package as a community node', () => {
 });
 
 describe('The example workflows', () => {
-	const importExample = (file) => n8n.createWorkflow(loadExample(file, { credential }));
+	const importExample = (file) => n8n.createWorkflow(loadExample(file));
+
+	test('imported as they are, every example uses the credential it names', async () => {
+		for (const file of exampleFiles()) {
+			const workflow = await importExample(file);
+			const used = workflow.nodes.flatMap((entry) => Object.values(entry.credentials ?? {}));
+
+			expect(used.map((reference) => reference.id)).toEqual(used.map(() => credential.id));
+			expect(used.map((reference) => reference.id)).not.toContain(otherCredential.id);
+		}
+	});
 
 	test('every example refers to its credential by the name "BIK sandbox"', () => {
 		const references = exampleFiles().flatMap((file) =>
@@ -92,9 +109,9 @@ describe('The example workflows', () => {
 
 		expect(exampleFiles()).toHaveLength(3);
 		expect(references).toEqual([
-			{ name: 'BIK sandbox' },
-			{ name: 'BIK sandbox' },
-			{ name: 'BIK sandbox' },
+			{ id: null, name: 'BIK sandbox' },
+			{ id: null, name: 'BIK sandbox' },
+			{ id: null, name: 'BIK sandbox' },
 		]);
 	});
 
@@ -203,7 +220,7 @@ describe('Keeping the credential secret', () => {
 	test('the token is nowhere in the database, the logs or the installed package', async () => {
 		await n8n.stop();
 
-		const { files, found } = findSecrets(n8n, { token: sandbox.token });
+		const { files, found } = findSecrets(n8n, { token: sandbox.token, other: OTHER_TOKEN });
 
 		expect(files).toEqual(
 			expect.arrayContaining([

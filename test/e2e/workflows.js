@@ -47,18 +47,14 @@ function chain(name, nodes) {
 }
 
 /**
- * An example workflow as a user imports it, with its credential reference resolved to the
- * credential named "BIK sandbox" and, for a custom-extension n8n, the node types renamed.
+ * An example workflow as a user imports it: its credential is named, not numbered, and n8n finds
+ * it by that name. For a custom-extension n8n the node types are renamed.
  */
-function loadExample(file, { credential, typePrefix = PACKAGE_PREFIX } = {}) {
+function loadExample(file, { typePrefix = PACKAGE_PREFIX } = {}) {
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 	for (const entry of workflow.nodes) {
 		if (entry.type.startsWith(PACKAGE_PREFIX)) {
 			entry.type = typePrefix + entry.type.slice(PACKAGE_PREFIX.length);
-		}
-		const reference = entry.credentials?.bikApi;
-		if (reference && credential && reference.name === credential.name) {
-			reference.id = credential.id;
 		}
 	}
 	return workflow;
