@@ -69,13 +69,13 @@ async function setUp(options) {
 
 /** The examples name the package's node types; n8n knows the custom extension's as CUSTOM.*. */
 async function importExamples(n8n, sandbox) {
-	const credential = await n8n.createCredential({
+	await n8n.createCredential({
 		name: EXAMPLE_CREDENTIAL,
 		data: { authentication: 'token', token: sandbox.token, baseUrl: sandbox.url },
 	});
 	const workflows = {};
 	for (const file of exampleFiles()) {
-		const workflow = loadExample(file, { credential, typePrefix: 'CUSTOM.' });
+		const workflow = loadExample(file, { typePrefix: 'CUSTOM.' });
 		workflows[file] = await n8n.createWorkflow(workflow);
 	}
 	await n8n.activateWorkflow(workflows['order-enrichment.json']);
@@ -132,6 +132,7 @@ async function main() {
 	await new Promise((resolve) => {
 		for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, resolve);
 		n8n.exited.then(() => {
+			if (stopping) return;
 			process.stderr.write(`n8n stopped by itself:\n${n8n.tail()}\n`);
 			process.exitCode = 1;
 			resolve();
