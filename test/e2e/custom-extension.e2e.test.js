@@ -55,7 +55,9 @@ async function runBik(parameters, { input, settings, credential = credentials.to
 		...(input ? [itemsNode('Customers', input)] : []),
 		bikNode({ type: TYPE, credential, parameters, settings }),
 	];
-	const workflow = await n8n.createWorkflow(chain(expect.getState().currentTestName, nodes));
+	// n8n takes workflow names of up to 128 characters.
+	const name = expect.getState().currentTestName.slice(0, 128);
+	const workflow = await n8n.createWorkflow(chain(name, nodes));
 	return n8n.runWorkflow(workflow);
 }
 
@@ -256,13 +258,19 @@ describe('When a lookup fails', () => {
 		expect(Date.now() - started).toBeLessThan(4_000);
 	});
 
-	const mixedInput = [{ id: 'abcd-122345' }, { id: 'fault-500' }, { id: 'nope' }, { id: 'cust-9' }];
+	const mixedInput = ['abcd-122345', 'fault-500', 'nope', 'cust-9', 'fault-slow'].map((id) => ({
+		id,
+	}));
+	const mixedParameters = {
+		partnerCustomerId: '={{ $json.id }}',
+		requestOptions: { timeout: 1_000 },
+	};
 
 	test('with On Error set to continue, failed items carry their message and the others go through', async () => {
-		const execution = await runBik(
-			{ partnerCustomerId: '={{ $json.id }}' },
-			{ input: mixedInput, settings: { onError: 'continueRegularOutput' } },
-		);
+		const execution = await runBik(mixedParameters, {
+			input: mixedInput,
+			settings: { onError: 'continueRegularOutput' },
+		});
 
 		expect(execution.status).toBe('success');
 		const items = itemsOf(execution, 'BIK');
@@ -271,15 +279,16 @@ describe('When a lookup fails', () => {
 			{ error: 'BIK could not answer for item 1 (HTTP 500)' },
 			{ error: 'No BIK customer has partner customer ID "nope" (item 2)' },
 			expect.objectContaining({ id: 7000009, partnerCustomerId: 'cust-9' }),
+			{ error: 'BIK did not answer within 1 s (item 4)' },
 		]);
-		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 	});
 
 	test('with On Error set to the error output, found customers and failed items leave on separate branches', async () => {
-		const execution = await runBik(
-			{ partnerCustomerId: '={{ $json.id }}' },
-			{ input: mixedInput, settings: { onError: 'continueErrorOutput' } },
-		);
+		const execution = await runBik(mixedParameters, {
+			input: mixedInput,
+			settings: { onError: 'continueErrorOutput' },
+		});
 
 		expect(execution.status).toBe('success');
 		const found = itemsOf(execution, 'BIK', 0);
@@ -291,9 +300,35 @@ describe('When a lookup fails', () => {
 		expect(failed.map((item) => [item.json.error, item.pairedItem.item])).toEqual([
 			['BIK could not answer for item 1 (HTTP 500)', 1],
 			['No BIK customer has partner customer ID "nope" (item 2)', 2],
+			['BIK did not answer within 1 s (item 4)', 4],
 		]);
 		expect(failed[1].error.description).toMatch(/^Check 'Partner Customer ID'/);
 	});
+
+	test.each([
+		['continue', 'continueRegularOutput', 0],
+		['the error output', 'continueErrorOutput', 1],
+	])(
+		'with a wrong token and On Error set to %s, every item becomes an error item linked to its input',
+		async (_label, onError, branch) => {
+			const execution = await runBik(
+				{ partnerCustomerId: '={{ $json.id }}' },
+				{
+					input: [{ id: 'abcd-122345' }, { id: 'cust-9' }],
+					settings: { onError },
+					credential: credentials.wrongToken,
+				},
+			);
+
+			expect(execution.status).toBe('success');
+			const items = itemsOf(execution, 'BIK', branch);
+			expect(items.map((item) => [item.json.error, item.pairedItem.item])).toEqual([
+				['BIK rejected the credential (item 0)', 0],
+				['BIK rejected the credential (item 1)', 1],
+			]);
+			if (branch === 1) expect(itemsOf(execution, 'BIK', 0)).toEqual([]);
+		},
+	);
 });
 
 describe('n8n’s credential test', () => {
@@ -415,5 +450,10 @@ describe('Keeping the credential secret', () => {
 			expect.arrayContaining(['.n8n/database.sqlite', 'n8n.log', 'output.log']),
 		);
 		expect(found).toEqual([]);
+		// The same scan finds what n8n does keep in plain text, so an empty answer above means
+		// something: a credential's name, and a looked-up ID in the stored execution data.
+		expect(
+			findSecrets(n8n, { name: 'BIK sandbox (wrong token)', id: 'abcd-122345' }).found,
+		).toEqual(expect.arrayContaining(['.n8n/database.sqlite: name', '.n8n/database.sqlite: id']));
 	});
 });
