@@ -1,6 +1,7 @@
 /// <reference types="node" />
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -843,5 +844,46 @@ describe('close()', () => {
 			agent.destroy();
 			await own.close();
 		}
+	});
+});
+
+describe('node test/sandbox/cli.js', () => {
+	it('prints its address and token, answers with them, and stops on Ctrl+C', async () => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--latency', '5'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let printed = '';
+		child.stdout.on('data', (chunk) => (printed += chunk));
+		const exited = new Promise((resolve) => child.on('exit', resolve));
+		try {
+			await until(() => printed.includes('BIK_SANDBOX_TOKEN='), 10_000);
+			const url = /^BIK_SANDBOX_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(printed)?.[1];
+			const token = /^BIK_SANDBOX_TOKEN=(\S+)$/m.exec(printed)?.[1];
+			expect(printed).toContain(`Authorization: Basic ${token}`);
+
+			const response = await axios.post(
+				`${url}${GET_CUSTOMER_PATH}`,
+				{ partnerCustomerId: 'abcd-122345' },
+				{ headers: { authorization: `Basic ${token}` } },
+			);
+			expect(response.data.data.customer.id).toBe(5482636);
+
+			child.kill('SIGINT');
+			expect(await exited).toBe(0);
+			expect(printed).toContain('BIK sandbox stopped (SIGINT)');
+		} finally {
+			child.kill('SIGKILL');
+		}
+	});
+
+	it('refuses an unknown option with its usage', async () => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--nope'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let said = '';
+		child.stderr.on('data', (chunk) => (said += chunk));
+
+		expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(2);
+		expect(said).toMatch(/^unknown option --nope\nusage: node test\/sandbox\/cli\.js/);
 	});
 });
